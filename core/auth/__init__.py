@@ -1,0 +1,1 @@
+"""Users, roles, permissions and the one gate that checks them."""

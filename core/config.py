@@ -1,0 +1,69 @@
+"""Configuration from the environment, with safe defaults for a laptop."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "FOODBANK_"
+
+
+def default_instance_path() -> Path:
+    env = os.environ.get("FOODBANK_INSTANCE_PATH")
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parent.parent / "instance"
+
+
+def secret_key(instance_path: Path) -> str:
+    """FOODBANK_SECRET_KEY, or a key generated once and kept in the instance folder."""
+    env = os.environ.get("FOODBANK_SECRET_KEY")
+    if env:
+        return env
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def database_url(instance_path: Path) -> str:
+    env = os.environ.get("FOODBANK_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{instance_path / 'foodbank.sqlite3'}"
+
+
+def from_environment(instance_path: Path) -> dict:
+    config = {
+        "DATABASE_URL": database_url(instance_path),
+        "SECRET_KEY": secret_key(instance_path),
+    }
+    # Any other FOODBANK_* variable becomes a config key (FOODBANK_SMTP_HOST -> SMTP_HOST).
+    for key, value in os.environ.items():
+        if key.startswith(ENV_PREFIX) and key not in (
+            "FOODBANK_DATABASE_URL", "FOODBANK_SECRET_KEY", "FOODBANK_INSTANCE_PATH",
+            "FOODBANK_TEST_DATABASE_URL",
+        ):
+            config[key[len(ENV_PREFIX):]] = value
+    return config
+
+
+DEFAULTS = {
+    "BABEL_DEFAULT_LOCALE": "ro",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Chisinau",
+    "LANGUAGES": {"ro": "Română", "ru": "Русский", "en": "English"},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PER_PAGE": 25,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "PASSWORD_MIN_LENGTH": 8,
+}

@@ -1,0 +1,1 @@
+"""Documents service: HTML templates rendered to (archival) PDF, numbered, kept, cancelled."""

@@ -1,0 +1,1 @@
+"""Partners: the organisations and people every plugin deals with."""

@@ -1,0 +1,1 @@
+"""Core web: the shell (layout, navigation, dashboard), health, plugins page, errors."""

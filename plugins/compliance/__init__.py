@@ -1,0 +1,1 @@
+"""The compliance plugin. See manifest.py; features land with the plugin's own issue."""

@@ -1,0 +1,20 @@
+"""Start the compliance migration branch (its tables arrive with the plugin's features).
+
+Revision ID: com0001
+Revises:
+Create Date: 2026-12-03
+"""
+from __future__ import annotations
+
+revision = "com0001"
+down_revision = None
+branch_labels = ("compliance",)
+depends_on = "c0001"
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,1 @@
+"""The inventory plugin. See manifest.py; features land with the plugin's own issue."""
