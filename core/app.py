@@ -8,6 +8,7 @@ from flask import Flask, g, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+import core.models  # noqa: F401  (every core table known before the first query)
 from core import config as config_module
 from core import i18n
 from core.audit import listener as audit_listener

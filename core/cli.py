@@ -118,8 +118,11 @@ def plugins_enable(names):
     """Enable plugins (and their dependencies); runs their migrations and seeds their data."""
     from core.plugin_lifecycle import enable
 
-    with acting_as(SYSTEM):
-        result = enable(db.engine, list(names))
+    try:
+        with acting_as(SYSTEM):
+            result = enable(db.engine, list(names))
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
     for name in result.pulled_in:
         click.echo(f"enabling {name} too (a dependency)")
     for name in result.changed:
@@ -137,8 +140,11 @@ def plugins_disable(names):
     """Disable plugins; their data is kept."""
     from core.plugin_lifecycle import disable
 
-    with acting_as(SYSTEM):
-        result = disable(db.engine, list(names))
+    try:
+        with acting_as(SYSTEM):
+            result = disable(db.engine, list(names))
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
     for name in result.changed:
         click.echo(f"{name}: disabled (data kept)")
     for name in result.unchanged:

@@ -120,7 +120,8 @@ def make_app(database_url, tmp_path):
             "SECRET_KEY": "test-secret",
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "WTF_CSRF_ENABLED": False,
-            "SERVER_NAME": None,
+            # Fast hashing in tests only; production uses scrypt (the default).
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
         settings.update(config)
         app = create_app(settings)
@@ -191,3 +192,10 @@ def role_codes(app):
 
     with app.app_context():
         return set(db.session.scalars(select(Role.code)))
+
+
+def page_text(response) -> str:
+    """The response body with HTML entities decoded (so "user's" matches "user&#39;s")."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))

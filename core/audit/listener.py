@@ -47,8 +47,9 @@ def _actor():
     return getattr(actor, "id", None), getattr(actor, "username", str(actor))
 
 
-def _record_id(state) -> str:
-    identity = state.identity or ()
+def _record_id(obj) -> str:
+    # The identity key is not assigned to new objects until after the flush; read the columns.
+    identity = inspect(obj).mapper.primary_key_from_instance(obj)
     return "/".join(str(x) for x in identity)
 
 
@@ -104,7 +105,7 @@ def _entry(obj, action: str, user_id, username, now) -> dict | None:
         "username": username,
         "action": action,
         "table_name": obj.__table__.name,
-        "record_id": _record_id(inspect(obj)),
+        "record_id": _record_id(obj),
         "changes": changes,
     }
 

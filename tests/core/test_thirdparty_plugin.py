@@ -1,0 +1,104 @@
+"""A plugin from its own distribution: built, pip-installed, discovered, enabled with its own
+migration, its page served, then disabled with its data kept."""
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from core.app import create_app
+from tests.conftest import create_user, PASSWORD
+
+HELLO_SRC = Path(__file__).resolve().parent.parent / "fixtures" / "foodbank-hello"
+
+
+@pytest.fixture(scope="module")
+def hello_installed(tmp_path_factory):
+    """Build a wheel of tests/fixtures/foodbank-hello and pip-install it; uninstall afterwards."""
+    work = tmp_path_factory.mktemp("hello")
+    src = work / "src"
+    shutil.copytree(HELLO_SRC, src)
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation",
+                    "--outdir", str(work / "dist"), str(src)],
+                   check=True, capture_output=True)
+    wheel = next((work / "dist").glob("foodbank_hello-0.2.0-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+                   check=True, capture_output=True)
+    importlib.invalidate_caches()
+    yield wheel
+    subprocess.run([sys.executable, "-m", "pip", "uninstall", "-y", "-q", "foodbank-hello"],
+                   check=False, capture_output=True)
+    for name in [m for m in sys.modules if m.startswith("foodbank_hello")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+def _app(url, tmp_path):
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": "t", "TESTING": True,
+                       "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": str(tmp_path / "inst")})
+
+
+def test_installed_plugin_is_discovered_enabled_migrated_and_served(
+        hello_installed, fresh_database_url, tmp_path):
+    app = _app(fresh_database_url, tmp_path)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    listed = json.loads(runner.invoke(args=["plugins", "list", "--json"]).output)
+    hello = next(row for row in listed if row["name"] == "hello")
+    assert hello["version"] == "0.2.0"
+    assert hello["enabled"] is False
+    assert hello["distribution"] == "foodbank-hello"
+    assert "register_blueprints" in hello["hooks"]
+
+    result = runner.invoke(args=["plugins", "enable", "hello"])
+    assert result.exit_code == 0, result.output
+    assert "hello: enabled" in result.output
+
+    engine = create_engine(fresh_database_url)
+    assert "hello_greeting" in inspect(engine).get_table_names()
+    with engine.connect() as conn:  # seed_data ran on enable
+        assert conn.execute(text("SELECT text FROM hello_greeting")).scalars().all() == [
+            "Bună ziua!"]
+
+    app = _app(fresh_database_url, tmp_path)  # the change takes effect on restart
+    assert "hello" in app.extensions["foodbank.enabled"]
+    create_user(app, "boss", ("administrator",))
+    client = app.test_client()
+    client.post("/login", data={"username": "boss", "password": PASSWORD})
+    page = client.get("/hello/")
+    assert page.status_code == 200
+    assert "Bună ziua!" in page.get_data(as_text=True)
+    dashboard = client.get("/").get_data(as_text=True)
+    assert 'href="/hello/"' in dashboard          # menu_items
+    assert "Salut" in dashboard                    # dashboard_widgets
+    greet = app.test_cli_runner().invoke(args=["hello", "greet"])  # cli_commands
+    assert "Bună ziua!" in greet.output
+
+    # A user with the plugin's own default role sees the page; one without it does not.
+    create_user(app, "greeter", ("greeter",))
+    create_user(app, "clerk", ("warehouse_clerk",))
+    other = app.test_client()
+    other.post("/login", data={"username": "clerk", "password": PASSWORD})
+    assert other.get("/hello/").status_code == 403
+    greeter = app.test_client()
+    greeter.post("/login", data={"username": "greeter", "password": PASSWORD})
+    assert greeter.get("/hello/").status_code == 200
+
+    result = app.test_cli_runner().invoke(args=["plugins", "disable", "hello"])
+    assert result.exit_code == 0 and "hello: disabled" in result.output
+    app = _app(fresh_database_url, tmp_path)
+    assert "hello" not in app.extensions["foodbank.enabled"]
+    assert app.extensions["foodbank.pm"].is_blocked("hello")
+    client = app.test_client()
+    client.post("/login", data={"username": "boss", "password": PASSWORD})
+    assert client.get("/hello/").status_code == 404
+    with engine.connect() as conn:  # data kept
+        assert conn.execute(text("SELECT count(*) FROM hello_greeting")).scalar() == 1
+    engine.dispose()
