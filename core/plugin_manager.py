@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
+import sys
 import importlib.util
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -294,6 +296,10 @@ def build_plugin_manager(
             pm.set_blocked(name)
     pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     pm.check_pending()
+    if os.environ.get("FOODBANK_TRACE_HOOKS"):
+        # Tracing on demand: every hook call and its results, on stderr.
+        pm.trace.root.setwriter(lambda line: sys.stderr.write(line))
+        pm.enable_tracing()
     pm.foodbank_order = ["core", *enabled]  # type: ignore[attr-defined]
     return pm
 
@@ -343,3 +349,10 @@ def hooks_in_module(module_name: str) -> list[str]:
 def hook_names() -> list[str]:
     """Every hook declared in core.hookspecs."""
     return sorted(n for n, f in vars(hookspecs).items() if hasattr(f, "foodbank_spec"))
+
+
+def is_enabled(name: str) -> bool:
+    """For optional (soft) dependencies: is plugin ``name`` enabled in the running app?"""
+    from flask import current_app
+
+    return name in current_app.extensions["foodbank.enabled"]

@@ -86,16 +86,19 @@ def deactivate(session: Session, user: User) -> None:
 # --------------------------------------------------------------------------- login throttling
 
 
-def login_locked(session: Session, username: str) -> bool:
-    """Too many recent failures for this username: refuse even a right password for a while."""
+def login_locked(session: Session, username: str, remote_addr: str = "") -> bool:
+    """Too many recent failures for this username, or from this address (many usernames
+    tried): refuse even a right password for a while."""
     cfg = current_app.config
     since = utcnow() - timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-    failures = session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            func.lower(LoginAttempt.username) == username.lower(), LoginAttempt.at >= since
-        )
-    )
-    return failures >= cfg["LOGIN_MAX_FAILURES"]
+    recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since)
+    by_user = session.scalar(recent.where(func.lower(LoginAttempt.username) == username.lower()))
+    if by_user >= cfg["LOGIN_MAX_FAILURES"]:
+        return True
+    if not remote_addr:
+        return False
+    by_address = session.scalar(recent.where(LoginAttempt.remote_addr == remote_addr))
+    return by_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
 
 
 def record_failure(session: Session, username: str, remote_addr: str) -> None:

@@ -34,7 +34,7 @@ def login():
     if form.validate_on_submit():
         session = db.session
         username = form.username.data.strip()
-        if services.login_locked(session, username):
+        if services.login_locked(session, username, request.remote_addr or ""):
             minutes = current_app.config["LOGIN_LOCK_MINUTES"]
             flash(_("Too many failed attempts. Try again in %(n)d minutes.", n=minutes), "error")
             return render_template("core/auth/login.html", form=form), 429

@@ -192,3 +192,21 @@ def test_administrator_cannot_deactivate_himself(app, auth, client):
     assert "You cannot deactivate yourself." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, admin_id).active
+
+
+def test_many_usernames_from_one_address_are_throttled(make_app):
+    app = make_app(LOGIN_MAX_FAILURES_PER_ADDRESS=3)
+    create_user(app, "victim", ("accountant",))
+    client = app.test_client()
+    for name in ("a", "b", "c"):
+        client.post("/login", data={"username": name, "password": "guess"})
+    response = client.post("/login", data={"username": "victim", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_soft_dependency_check(make_app):
+    from core.plugin_manager import is_enabled
+
+    app = make_app(["donors"])
+    with app.app_context():
+        assert is_enabled("donors") and not is_enabled("inventory")
