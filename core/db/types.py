@@ -42,6 +42,7 @@ class _ScaledInteger(TypeDecorator):
 class Money(_ScaledInteger):
     """Lei with two decimals, stored as bani."""
 
+    cache_ok = True
     scale = 100
     places = Decimal("0.01")
 
@@ -49,6 +50,7 @@ class Money(_ScaledInteger):
 class Weight(_ScaledInteger):
     """Kilograms with three decimals, stored as grams."""
 
+    cache_ok = True
     scale = 1000
     places = Decimal("0.001")
 
