@@ -40,7 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
     ``config`` overrides the environment (tests pass DATABASE_URL, TESTING...). Raises
     ``DatabaseUnavailable`` with a one-line message when the database cannot be reached.
     """
-    instance_path = Path((config or {}).get("INSTANCE_PATH") or config_module.default_instance_path())
+    instance_path = Path(
+        (config or {}).get("INSTANCE_PATH") or config_module.default_instance_path()
+    )
     app = Flask(
         "core",
         instance_path=str(instance_path),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import os
 import sys
-import importlib.util
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import entry_points

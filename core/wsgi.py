@@ -12,6 +12,6 @@ from core.plugin_manager import PluginError
 
 try:
     app = create_app()
-except (DatabaseUnavailable, PluginError) as exc:  # pragma: no cover - exercised by a subprocess test
+except (DatabaseUnavailable, PluginError) as exc:  # tested in a subprocess
     print(f"Error: {exc}", file=sys.stderr)
     sys.exit(1)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core.app import create_app
 from core.auth.gate import SYSTEM, acting_as
 from core.auth.models import Role, User
+from core.db.types import utcnow
 from core.migrate import VERSION_TABLE, upgrade
 from core.plugin_lifecycle import seed
 from core.plugin_manager import (
@@ -26,7 +27,6 @@ from core.plugin_manager import (
     discover,
     with_dependencies,
 )
-from core.db.types import utcnow
 
 IN_TREE = ["inventory", "donors", "canteen", "compliance"]
 PASSWORD = "correct-horse-9"
@@ -167,8 +167,9 @@ class AuthActions:
         self.app, self.client = app, client
 
     def login(self, username: str = "admin", roles=("administrator",), partner_id=None):
-        from core.db import db
         from sqlalchemy import select
+
+        from core.db import db
 
         with self.app.app_context():
             exists = db.session.scalar(select(User.id).where(User.username == username))
@@ -187,8 +188,9 @@ def auth(app, client) -> AuthActions:
 
 @pytest.fixture
 def role_codes(app):
-    from core.db import db
     from sqlalchemy import select
+
+    from core.db import db
 
     with app.app_context():
         return set(db.session.scalars(select(Role.code)))

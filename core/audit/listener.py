@@ -78,7 +78,7 @@ def _changes(obj, action: str) -> dict:
             if old_v == new_v:
                 continue
         if key in excluded:
-            changes[key] = [MASK if old_v is not None else None, MASK if new_v is not None else None]
+            changes[key] = [None if old_v is None else MASK, None if new_v is None else MASK]
         else:
             changes[key] = [_json_value(old_v), _json_value(new_v)]
     for rel in mapper.relationships:

@@ -1,7 +1,7 @@
 """The audit log: a global filtered view and the history of one record. Read-only."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
@@ -40,10 +40,10 @@ def index():
         stmt = stmt.where(AuditEntry.action == args["action"])
     since, until = _parse_date(args.get("since")), _parse_date(args.get("until"))
     if since:
-        stmt = stmt.where(AuditEntry.at >= datetime.combine(since, time(), timezone.utc))
+        stmt = stmt.where(AuditEntry.at >= datetime.combine(since, time(), UTC))
     if until:
         stmt = stmt.where(
-            AuditEntry.at < datetime.combine(until + timedelta(days=1), time(), timezone.utc))
+            AuditEntry.at < datetime.combine(until + timedelta(days=1), time(), UTC))
     tables = db.session.scalars(
         select(AuditEntry.table_name).distinct().order_by(AuditEntry.table_name)).all()
     page = paginate(db.session, stmt, per_page=50)

@@ -1,9 +1,9 @@
 """The one gate: every permission check in views, templates and services goes through here."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Iterator
 
 from flask import current_app, g, has_request_context
 from flask_login import current_user

@@ -37,7 +37,8 @@ CORE_PERMISSIONS = [
 ]
 
 CORE_ROLES = [
-    RoleSpec(ADMINISTRATOR, _l("Administrator"), description=_l("Everything, including users and plugins")),
+    RoleSpec(ADMINISTRATOR, _l("Administrator"),
+             description=_l("Everything, including users and plugins")),
     RoleSpec("warehouse_clerk", _l("Warehouse clerk"), ("core.partners.view",)),
     RoleSpec(
         "accountant",

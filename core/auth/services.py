@@ -107,7 +107,9 @@ def record_failure(session: Session, username: str, remote_addr: str) -> None:
 
 
 def clear_failures(session: Session, username: str) -> None:
-    session.execute(delete(LoginAttempt).where(func.lower(LoginAttempt.username) == username.lower()))
+    session.execute(
+        delete(LoginAttempt).where(func.lower(LoginAttempt.username) == username.lower())
+    )
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -1,8 +1,8 @@
 """Engine per application and one session per application context."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import Engine, create_engine, event

@@ -1,13 +1,22 @@
 """Dashboard, language switch, health check and the administrators' Plugins page."""
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
-from core.auth.gate import SYSTEM, acting_as, login_only, require
+from core.auth.gate import acting_as, login_only, require
 from core.db import db
 from core.plugin_lifecycle import disable, enable
 from core.plugin_manager import PluginError

@@ -2,7 +2,7 @@
 MANIFEST = {
     "name": "canteen",
     "version": "0.1.0",
-    "summary": "Social canteens: beneficiaries, menus and recipes, the daily meal register, reports",
+    "summary": "Social canteens: beneficiaries, menus, recipes, the meal register, reports",
     "depends": [],
     "optional": ["inventory"],
 }

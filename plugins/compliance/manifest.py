@@ -2,7 +2,7 @@
 MANIFEST = {
     "name": "compliance",
     "version": "0.1.0",
-    "summary": "Tax-deduction paperwork, traceability and recalls, food-safety and personal-data records",
+    "summary": "Tax paperwork, traceability and recalls, food-safety and personal-data records",
     "depends": ["donors"],
     "optional": ["inventory", "canteen"],
 }

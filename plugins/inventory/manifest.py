@@ -2,7 +2,7 @@
 MANIFEST = {
     "name": "inventory",
     "version": "0.1.0",
-    "summary": "Warehouse stock with lots and date marks, FEFO picking, partner requests and distributions",
+    "summary": "Warehouse stock, lots and date marks, FEFO picking, requests and distributions",
     "depends": [],
     "optional": [],
 }

@@ -8,8 +8,7 @@ from sqlalchemy import select, update
 
 from core.auth.gate import UndeclaredPermission, has_permission
 from core.auth.models import LoginAttempt, User
-from core.db import db
-from core.db import utcnow
+from core.db import db, utcnow
 from tests.conftest import PASSWORD, create_user, page_text
 
 

@@ -1,7 +1,7 @@
 """Exact money and weight, UTC timestamps, SQLite settings."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -50,7 +50,7 @@ def test_rounding_policy_is_half_up_and_floats_are_refused(amounts):
 
 def test_timestamps_come_back_timezone_aware_utc(amounts):
     engine, table = amounts
-    moment = datetime(2026, 6, 1, 9, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
     with engine.begin() as conn:
         conn.execute(insert(table), [{"at": moment}])
         assert conn.execute(select(table.c.at)).scalar() == moment

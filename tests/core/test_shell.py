@@ -1,7 +1,7 @@
 """The UI shell: languages, formats, error pages, health, pending migrations, configuration."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import create_engine
@@ -37,7 +37,7 @@ def test_formats_dates_amounts_and_weights(app):
     with app.test_request_context():
         assert format_date_ddmmyyyy(date(2026, 3, 7)) == "07.03.2026"
         # 22:30 UTC on 31 Dec is already 1 January in Chișinău (UTC+2).
-        moment = datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc)
+        moment = datetime(2026, 12, 31, 22, 30, tzinfo=UTC)
         assert format_datetime_local(moment) == "01.01.2027 00:30"
         assert format_money(Decimal("1234.5")) == "1.234,50 lei"
         assert format_kg(Decimal("12.250")) == "12,25 kg"

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from core.app import create_app
-from tests.conftest import create_user, PASSWORD
+from tests.conftest import PASSWORD, create_user
 
 HELLO_SRC = Path(__file__).resolve().parent.parent / "fixtures" / "foodbank-hello"
 
