@@ -11,13 +11,14 @@ import importlib
 import importlib.util
 import os
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pluggy
-from sqlalchemy import Boolean, Engine, String, inspect, select
+from sqlalchemy import Boolean, Connection, Engine, String, inspect, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -246,15 +247,21 @@ def enabled_dependents(
 # --------------------------------------------------------------------------- state
 
 
-def read_states(engine: Engine) -> dict[str, PluginState]:
+def _connection(bind: Engine | Connection):
+    """A connection context for an engine, or the given connection itself (inside a request,
+    reuse the session's connection: on SQLite a second one would wait for its write lock)."""
+    return bind.connect() if isinstance(bind, Engine) else nullcontext(bind)
+
+
+def read_states(bind: Engine | Connection) -> dict[str, PluginState]:
     """Plugin states stored in the database; empty when core is not migrated yet."""
     try:
-        with engine.connect() as conn:
+        with _connection(bind) as conn:
             if not inspect(conn).has_table(PluginState.__tablename__):
                 return {}
             rows = conn.execute(select(PluginState.__table__)).mappings().all()
     except OperationalError as exc:
-        raise DatabaseUnavailable(describe_unreachable(engine, exc)) from exc
+        raise DatabaseUnavailable(describe_unreachable(bind.engine, exc)) from exc
     return {
         row["name"]: PluginState(
             name=row["name"], enabled=row["enabled"], version=row["version"],
@@ -264,10 +271,11 @@ def read_states(engine: Engine) -> dict[str, PluginState]:
     }
 
 
-def enabled_names(engine: Engine, infos: dict[str, PluginInfo] | None = None) -> list[str]:
+def enabled_names(bind: Engine | Connection,
+                  infos: dict[str, PluginInfo] | None = None) -> list[str]:
     """Enabled and installed plugins whose hard dependencies are enabled too, in order."""
     infos = discover() if infos is None else infos
-    states = read_states(engine)
+    states = read_states(bind)
     wanted = [n for n, s in states.items() if s.enabled and n in infos]
     usable = [n for n in wanted if all(d == "core" or d in wanted for d in infos[n].depends)]
     return dependency_order(usable, infos)

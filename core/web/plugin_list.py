@@ -1,15 +1,15 @@
 """The plugin table shown by ``foodbank plugins list`` and the Plugins page."""
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from core.plugin_manager import discover, enabled_names, hooks_in_module, read_states
 
 
-def plugin_rows(engine: Engine) -> list[dict]:
+def plugin_rows(bind: Engine | Connection) -> list[dict]:
     infos = discover()
-    enabled = set(enabled_names(engine, infos))
-    states = read_states(engine)
+    enabled = set(enabled_names(bind, infos))
+    states = read_states(bind)
     rows = []
     for name, info in infos.items():
         state = states.get(name)

@@ -54,6 +54,7 @@ def healthz():
 
     enabled = current_app.extensions["foodbank.enabled"]
     body = {"database": False, "plugins": enabled, "pending_migrations": []}
+    db.reset_session()  # no transaction of this request may hold SQLite's write lock
     try:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -70,21 +71,25 @@ def healthz():
 @bp.route("/admin/plugins")
 @require("core.admin.plugins")
 def plugins():
-    return render_template("core/web/plugins.html", rows=plugin_rows(db.engine))
+    return render_template("core/web/plugins.html", rows=plugin_rows(db.session.connection()))
 
 
 @bp.route("/admin/plugins/<name>/<action>", methods=["GET", "POST"])
 @require("core.admin.plugins")
 def plugin_action(name: str, action: str):
-    rows = {r["name"]: r for r in plugin_rows(db.engine)}
+    rows = {r["name"]: r for r in plugin_rows(db.session.connection())}
     if name not in rows or action not in ("enable", "disable"):
         flash(_("Unknown plugin or action."), "error")
         return redirect(url_for("web.plugins"))
     row = rows[name]
     if request.method == "GET":
         return render_template("core/web/plugin_confirm.html", row=row, action=action)
+    # End this request's transaction first: the lifecycle runs migrations on its own connections
+    # (on SQLite an open transaction here would hold the write lock they need).
+    actor = current_user._get_current_object()
+    db.session.commit()
     try:
-        with acting_as(current_user._get_current_object()):
+        with acting_as(actor):
             if action == "enable":
                 result = enable(db.engine, [name])
             else:
