@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -13,7 +14,7 @@ from core import config as config_module
 from core import i18n
 from core.audit import listener as audit_listener
 from core.auth.gate import has_permission
-from core.db.session import db
+from core.db.session import db, read_only_get_requests
 from core.migrate import pending_branches
 from core.plugin_manager import build_plugin_manager, core_info, discover, enabled_names
 
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(overrides)
 
     db.init_app(app)
+    read_only_get_requests(app)
     audit_listener.install()
 
     infos = discover()
@@ -113,7 +115,7 @@ def _install_shell(app: Flask) -> None:
             "navigation": (lambda: navigation(current_user)) if current_user.is_authenticated
             else (lambda: []),
             "languages": app.config["LANGUAGES"],
-            "current_locale": i18n.select_locale,
+            "current_locale": lambda: str(get_locale()),  # cached per request by Flask-Babel
         }
 
     @app.errorhandler(CSRFError)

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.db.base import Base, TimestampMixin
@@ -96,7 +96,16 @@ class User(Base, TimestampMixin, UserMixin):
         return self.partner_id is not None
 
     def permission_codes(self) -> frozenset[str]:
-        return frozenset(p.code for r in self.roles for p in r.permissions)
+        """The codes granted by the user's roles, in one query (checked on every page)."""
+        session = object_session(self)
+        if session is None:
+            return frozenset(p.code for r in self.roles for p in r.permissions)
+        stmt = (
+            select(role_permission.c.permission_code)
+            .join(user_role, user_role.c.role_id == role_permission.c.role_id)
+            .where(user_role.c.user_id == self.id)
+        )
+        return frozenset(session.scalars(stmt))
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

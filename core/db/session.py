@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, g, has_app_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -40,9 +41,27 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # pragma: no cover - trivial wiring
-        # One writer at a time: a transaction takes the write lock when it starts, so two
-        # clerks taking the last kilos of a lot are serialised instead of failing halfway.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # One writer at a time: a writing transaction takes the write lock when it starts, so
+        # two clerks taking the last kilos of a lot are serialised instead of failing halfway.
+        # Reads (GET requests) begin DEFERRED and never wait for writers (WAL).
+        conn.exec_driver_sql(f"BEGIN {_sqlite_begin.get()}")
+
+
+#: How SQLite transactions begin in this context: IMMEDIATE (may write), DEFERRED (reads).
+_sqlite_begin: ContextVar[str] = ContextVar("sqlite_begin", default="IMMEDIATE")
+
+
+def read_only_get_requests(app: Flask) -> None:
+    """GET/HEAD/OPTIONS requests only read: their SQLite transactions start DEFERRED."""
+
+    @app.before_request
+    def _begin_mode():
+        mode = "DEFERRED" if request.method in ("GET", "HEAD", "OPTIONS") else "IMMEDIATE"
+        _sqlite_begin.set(mode)
+
+    @app.teardown_request
+    def _reset_begin_mode(_exc=None):
+        _sqlite_begin.set("IMMEDIATE")
 
 
 class Database:

@@ -123,3 +123,17 @@ def test_static_assets_are_served_locally(client):
     assert css.status_code == 200 and b"--accent" in css.data
     page = client.get("/login").get_data(as_text=True)
     assert "https://" not in page  # no CDN
+
+
+def test_pages_are_served_while_another_clerk_is_writing(auth, client, database_url):
+    """Reads do not wait for SQLite's single writer (GET transactions begin DEFERRED)."""
+    from core.db.session import make_engine
+
+    auth.login("admin")
+    engine = make_engine(database_url)
+    with engine.begin() as writer:  # holds the write lock (BEGIN IMMEDIATE on SQLite)
+        writer.exec_driver_sql("UPDATE core_user SET full_name = 'Writing' WHERE id = -1")
+        response = client.get("/admin/users")
+        assert response.status_code == 200
+        assert "Admin" in response.get_data(as_text=True)
+    engine.dispose()
