@@ -7,8 +7,10 @@ consecutive numbers, and a rolled-back transaction gives its number back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from sqlalchemy import ForeignKey, Integer, String, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -47,6 +49,19 @@ class UnknownSequence(LookupError):
     pass
 
 
+#: Where the Food Bank works; the app's BABEL_DEFAULT_TIMEZONE overrides it.
+DEFAULT_TIMEZONE = "Europe/Chisinau"
+
+
+def local_today() -> date:
+    """Today in the Food Bank's time zone, not the server's (servers often run in UTC, and
+    from 22:00 UTC on 31 December it is already the new year in Chișinău)."""
+    zone = DEFAULT_TIMEZONE
+    if has_app_context():
+        zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or zone
+    return datetime.now(ZoneInfo(zone)).date()
+
+
 def format_number(definition: SequenceDefinition, year: int, value: int) -> str:
     return f"{definition.prefix}-{year}-{value:0{definition.padding}d}"
 
@@ -78,7 +93,8 @@ def next_value(session: Session, code: str, year: int) -> int:
 
 
 def allocate(session: Session, code: str, on: date | None = None) -> tuple[str, int, int]:
-    """Take the next number of sequence ``code`` for the year of ``on`` (default: today).
+    """Take the next number of sequence ``code`` for the year of ``on`` (default: today, in
+    the Food Bank's time zone).
 
     Returns ``(formatted number, year, value)``. Call it inside the transaction that stores the
     numbered record, so a rollback leaves no gap.
@@ -86,7 +102,7 @@ def allocate(session: Session, code: str, on: date | None = None) -> tuple[str, 
     definition = session.get(SequenceDefinition, code)
     if definition is None:
         raise UnknownSequence(f"sequence '{code}' is not declared by any enabled plugin")
-    year = (on or date.today()).year
+    year = (on or local_today()).year
     value = next_value(session, code, year)
     return format_number(definition, year, value), year, value
 

@@ -48,11 +48,12 @@ CORE_ROLES = [
     ),
     RoleSpec("canteen_manager", _l("Canteen manager"), ("core.partners.view",)),
     RoleSpec(
-        "partner_coordinator", _l("Partner coordinator"), ("core.partners.view",),
+        "partner_coordinator", _l("Partner coordinator"),
+        ("core.partners.view", "core.documents.view"),
         description=_l("Coordinator of a partner NGO or canteen (portal)"), portal=True,
     ),
     RoleSpec(
-        "donor", _l("Donor"), ("core.partners.view",),
+        "donor", _l("Donor"), ("core.partners.view", "core.documents.view"),
         description=_l("A donor's own user (portal)"), portal=True,
     ),
 ]

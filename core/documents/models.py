@@ -3,11 +3,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from core.db.base import Base
 from core.db.types import UTCDateTime, utcnow
+
+ISSUED = "issued"
+CANCELLED = "cancelled"
+STATUS_LABELS = {ISSUED: _l("Issued"), CANCELLED: _l("Cancelled")}
+
+#: The only columns that may change after issue, and only once: issued -> cancelled.
+CANCELLATION_COLUMNS = frozenset({"status", "cancelled_at", "cancelled_by_name", "cancel_reason"})
+
+
+class ImmutableDocument(RuntimeError):
+    """Code tried to edit an issued document (a programming error: cancel and reissue)."""
 
 
 class IssuedDocument(Base):
@@ -48,3 +61,30 @@ class IssuedDocument(Base):
     @property
     def filename(self) -> str:
         return f"{self.number}.pdf"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CANCELLED
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+
+@event.listens_for(IssuedDocument, "before_update")
+def _refuse_edits(_mapper, _connection, document: IssuedDocument) -> None:
+    """An issued document is evidence: only its cancellation may be recorded, once."""
+    state = sa_inspect(document)
+    changed = {attr.key for attr in state.mapper.column_attrs
+               if state.attrs[attr.key].history.has_changes()}
+    edited = changed - CANCELLATION_COLUMNS
+    if edited:
+        raise ImmutableDocument(
+            f"document {document.number} is issued and cannot be edited "
+            f"({', '.join(sorted(edited))}); cancel it and issue a correction")
+    status = state.attrs["status"].history
+    if status.has_changes() and (status.deleted or [ISSUED])[0] != ISSUED:
+        raise ImmutableDocument(f"document {document.number} is already cancelled")
+    if changed and not status.has_changes():
+        raise ImmutableDocument(f"document {document.number}: cancellation details are "
+                                f"recorded only when it is cancelled")

@@ -45,10 +45,10 @@ class Partner(Base, TimestampMixin):
     notes: Mapped[str] = mapped_column(Text, default="", nullable=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False, index=True)
 
-    addresses: Mapped[list["PartnerAddress"]] = relationship(
+    addresses: Mapped[list[PartnerAddress]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="PartnerAddress.id"
     )
-    contacts: Mapped[list["PartnerContact"]] = relationship(
+    contacts: Mapped[list[PartnerContact]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="PartnerContact.id"
     )
 
