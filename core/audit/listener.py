@@ -1,7 +1,8 @@
 """Writes an audit entry for every insert, update and delete of an audited model.
 
-Runs in ``after_flush``: primary keys are known, attribute history still shows the old values,
-and the rows go into the same transaction as the change (a rollback removes both).
+Mapper events (after insert, update, delete) queue one entry per row the flush writes, cascades
+included, while the attribute history still shows the old values; ``after_flush`` writes the
+queue in one statement, in the same transaction as the change (a rollback removes both).
 Bulk statements that bypass the ORM must call :func:`record` themselves.
 """
 from __future__ import annotations
@@ -12,9 +13,10 @@ from decimal import Decimal
 
 from flask import has_app_context
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from core.audit.models import AuditEntry
+from core.db.base import Base
 from core.db.types import utcnow
 
 MASK = "***"
@@ -110,34 +112,57 @@ def _entry(obj, action: str, user_id, username, now) -> dict | None:
     }
 
 
+_PENDING = "foodbank.audit.pending"
+
+
+def _collect(action: str):
+    """Mapper event handler: queue an entry on the object's session (cascades included)."""
+
+    def handler(_mapper, _connection, target) -> None:
+        if not getattr(target, "__audited__", False):
+            return
+        session = object_session(target)
+        if session is None:  # pragma: no cover - a flush always has a session
+            return
+        user_id, username = _actor()
+        row = _entry(target, action, user_id, username, utcnow())
+        if row is not None:
+            session.info.setdefault(_PENDING, []).append(row)
+
+    return handler
+
+
 def _after_flush(session: Session, _flush_context) -> None:
-    audited = [
-        *(("insert", o) for o in session.new),
-        *(("update", o) for o in session.dirty),
-        *(("delete", o) for o in session.deleted),
-    ]
-    audited = [(a, o) for a, o in audited if getattr(o, "__audited__", False)]
-    if not audited:
-        return
-    user_id, username = _actor()
-    now = utcnow()
-    rows = [r for a, o in audited if (r := _entry(o, a, user_id, username, now)) is not None]
+    """Write the queued entries in one statement, in the flush's transaction."""
+    rows = session.info.pop(_PENDING, None)
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def record(session: Session, *, action: str, table_name: str, record_id, changes: dict) -> None:
     """Log a change made with a bulk statement (Core insert/update) that the ORM did not see."""
+    record_many(session, action=action, table_name=table_name,
+                changes_by_id={record_id: changes})
+
+
+def record_many(session: Session, *, action: str, table_name: str,
+                changes_by_id: dict) -> None:
+    """Log many bulk changes of one table in one statement: {record id: {field: (old, new)}}."""
+    if not changes_by_id:
+        return
     user_id, username = _actor()
+    now = utcnow()
     session.connection().execute(
         insert(AuditEntry.__table__),
         [{
-            "at": utcnow(), "user_id": user_id, "username": username, "action": action,
+            "at": now, "user_id": user_id, "username": username, "action": action,
             "table_name": table_name, "record_id": str(record_id),
             "changes": {k: [_json_value(o), _json_value(n)] for k, (o, n) in changes.items()},
-        }],
+        } for record_id, changes in changes_by_id.items()],
     )
 
 
@@ -148,5 +173,10 @@ def install() -> None:
     """Listen on every Session (idempotent)."""
     global _installed
     if not _installed:
+        # Mapper events see every row the flush writes, including deletes by cascade.
+        for action, name in (("insert", "after_insert"), ("update", "after_update"),
+                             ("delete", "after_delete")):
+            event.listen(Base, name, _collect(action), propagate=True)
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
         _installed = True

@@ -18,7 +18,7 @@ from stdnum import iban as iban_number
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 from stdnum.md import idno as idno_number
 
-from core.audit.listener import record
+from core.audit.listener import record_many
 from core.auth.gate import ensure
 from core.db.types import utcnow
 from core.partners.models import (
@@ -262,7 +262,7 @@ def remove_address(session: Session, partner: Partner, address_id: int) -> None:
     if address is None or address.partner_id != partner.id:
         raise LookupError(address_id)
     partner.addresses.remove(address)
-    session.delete(address)  # explicit, so the audit listener sees it (orphans it does not)
+    session.delete(address)
     session.flush()
 
 
@@ -299,7 +299,7 @@ def remove_contact(session: Session, partner: Partner, contact_id: int) -> None:
     if contact is None or contact.partner_id != partner.id:
         raise LookupError(contact_id)
     partner.contacts.remove(contact)
-    session.delete(contact)  # explicit, so the audit listener sees it
+    session.delete(contact)
     session.flush()
 
 
@@ -341,8 +341,8 @@ def import_rows(session: Session, table) -> int:
             "Another user has just added a partner with one of these IDNOs. Upload the file "
             "again to see which.")))
         raise ImportInvalid(check) from None
-    for partner_id, row in zip(ids, values, strict=True):
-        record(session, action="insert", table_name=Partner.__tablename__, record_id=partner_id,
-               changes={k: (None, v) for k, v in {"id": partner_id, **row}.items()
-                        if v is not None})
+    record_many(session, action="insert", table_name=Partner.__tablename__, changes_by_id={
+        partner_id: {k: (None, v) for k, v in {"id": partner_id, **row}.items() if v is not None}
+        for partner_id, row in zip(ids, values, strict=True)
+    })
     return len(ids)

@@ -93,3 +93,17 @@ def test_global_view_filters_and_record_history(app, auth, client):
 def test_audit_view_needs_permission(app, auth, client):
     auth.login("clerk", roles=("warehouse_clerk",))
     assert client.get("/audit/").status_code == 403
+
+
+def test_deletes_by_cascade_are_logged(app):
+    from core.partners.models import PartnerAddress
+
+    with app.app_context():
+        partner = Partner(type="ngo", name="Cu adresă")
+        partner.addresses.append(PartnerAddress(street="str. Mare 1", city="Orhei"))
+        db.session.add(partner)
+        db.session.commit()
+        partner.addresses.clear()  # delete-orphan
+        db.session.commit()
+        actions = [e.action for e in _entries("core_partner_address")]
+    assert actions == ["insert", "delete"]
