@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from core.app import create_app
 from tests.conftest import PASSWORD, create_user
@@ -80,12 +80,27 @@ def test_installed_plugin_is_discovered_enabled_migrated_and_served(
     assert "Salut" in dashboard                    # dashboard_widgets
     greet = app.test_cli_runner().invoke(args=["hello", "greet"])  # cli_commands
     assert "Bună ziua!" in greet.output
+    demo = app.test_cli_runner().invoke(args=["demo", "--force"])  # demo_data, after core's
+    assert demo.exit_code == 0, demo.output
+    assert demo.output.index("core: 7 partners") < demo.output.index("hello: 1 greeting")
+    with app.app_context():  # sequences: the plugin's numbering was seeded on enable
+        from core.auth.gate import SYSTEM, acting_as
+        from core.db import db
+        from core.partners.models import Partner
+        from core.sequences import allocate
+
+        with acting_as(SYSTEM):
+            assert allocate(db.session, "hello.card")[0].startswith("HEL-")
+        db.session.rollback()
+        partner_id = db.session.scalar(select(Partner.id).where(Partner.type == "ngo"))
+    detail = client.get(f"/partners/{partner_id}").get_data(as_text=True)  # partner_sections
+    assert "Hello section" in detail and "Salut, Concordia" in detail
 
     # A user with the plugin's own default role sees the page; one without it does not.
     create_user(app, "greeter", ("greeter",))
-    create_user(app, "clerk", ("warehouse_clerk",))
+    create_user(app, "stock-clerk", ("warehouse_clerk",))
     other = app.test_client()
-    other.post("/login", data={"username": "clerk", "password": PASSWORD})
+    other.post("/login", data={"username": "stock-clerk", "password": PASSWORD})
     assert other.get("/hello/").status_code == 403
     greeter = app.test_client()
     greeter.post("/login", data={"username": "greeter", "password": PASSWORD})
