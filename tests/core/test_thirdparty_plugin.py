@@ -115,5 +115,5 @@ def test_installed_plugin_is_discovered_enabled_migrated_and_served(
     client.post("/login", data={"username": "boss", "password": PASSWORD})
     assert client.get("/hello/").status_code == 404
     with engine.connect() as conn:  # data kept
-        assert conn.execute(text("SELECT count(*) FROM hello_greeting")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM hello_greeting")).scalar() == 2
     engine.dispose()
