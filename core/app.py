@@ -31,6 +31,8 @@ login_manager.session_protection = "strong"
 def _load_user(user_id: str):
     from core.auth.models import User
 
+    # Permission codes come from one Core query when first checked (User.permission_codes);
+    # eager-loading roles and permissions here measured slower (ORM objects per row).
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.active else None
 

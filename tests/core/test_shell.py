@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,17 @@ from core.plugin_manager import PluginState
 from tests.conftest import page_text
 
 
-def test_romanian_is_the_default_and_the_switch_is_remembered(auth, client):
+@pytest.fixture
+def ro_app(make_app):
+    """The product's default language (tests elsewhere read English)."""
+    return make_app(BABEL_DEFAULT_LOCALE="ro")
+
+
+def test_romanian_is_the_default_and_the_switch_is_remembered(ro_app):
+    from tests.conftest import AuthActions
+
+    client = ro_app.test_client()
+    auth = AuthActions(ro_app, client)
     auth.login("admin")
     assert '<html lang="ro">' in client.get("/").get_data(as_text=True)
     response = client.post("/lang/ru", data={"next": "/admin/users"})
@@ -26,14 +37,16 @@ def test_romanian_is_the_default_and_the_switch_is_remembered(auth, client):
     assert '<html lang="ru">' in client.get("/").get_data(as_text=True)
 
 
-def test_language_switch_rejects_unknown_languages_and_offsite_redirects(client):
+def test_language_switch_rejects_unknown_languages_and_offsite_redirects(ro_app):
+    client = ro_app.test_client()
     client.post("/lang/de")
     assert '<html lang="ro">' in client.get("/login").get_data(as_text=True)
     response = client.post("/lang/en", data={"next": "//evil.example"})
     assert response.headers["Location"] == "/"
 
 
-def test_formats_dates_amounts_and_weights(app):
+def test_formats_dates_amounts_and_weights(ro_app):
+    app = ro_app
     with app.test_request_context():
         assert format_date_ddmmyyyy(date(2026, 3, 7)) == "07.03.2026"
         # 22:30 UTC on 31 Dec is already 1 January in Chișinău (UTC+2).
