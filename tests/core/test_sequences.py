@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import random
 import time
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from sqlalchemy import select
@@ -84,7 +84,7 @@ def test_a_rolled_back_first_number_of_a_year_leaves_no_counter_behind(sequence_
 
 def test_the_default_year_is_the_food_banks_not_the_servers(sequence_app, monkeypatch):
     """At 22:30 UTC on 31 December it is already 1 January in Chișinău."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from core import sequences
     from core.db import db
@@ -92,7 +92,7 @@ def test_the_default_year_is_the_food_banks_not_the_servers(sequence_app, monkey
     class NewYearsEveUTC(datetime):
         @classmethod
         def now(cls, tz=None):
-            moment = datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc)
+            moment = datetime(2026, 12, 31, 22, 30, tzinfo=UTC)
             return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
 
     monkeypatch.setattr(sequences, "datetime", NewYearsEveUTC)
