@@ -11,7 +11,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from core.auth.gate import SYSTEM, acting_as
 from core.db import db, transaction
@@ -25,7 +25,32 @@ def _create_app():
     return create_app()
 
 
-cli = FlaskGroup(
+class FoodbankGroup(FlaskGroup):
+    """Flask's CLI group; commands that need the schema refuse while migrations are pending."""
+
+    #: Commands that work on a database whose migrations are not applied (yet).
+    UNGUARDED = frozenset({"db", "plugins", "run", "shell", "routes"})
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None or name in self.UNGUARDED:
+            return command
+        pending = ctx.ensure_object(ScriptInfo).load_app().extensions["foodbank.pending"]
+        return _refusing(command, pending) if pending else command
+
+
+def _refusing(command: click.Command, pending: list[str]) -> click.Command:
+    def refuse(**_kwargs):
+        raise click.ClickException(
+            f"migrations are not applied for: {', '.join(pending)}; run: foodbank db upgrade")
+
+    return click.Command(
+        command.name, callback=refuse, help=command.help, short_help=command.short_help,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
+
+
+cli = FoodbankGroup(
     name="foodbank",
     create_app=_create_app,
     load_dotenv=False,
@@ -166,8 +191,6 @@ def demo_command(force: bool, first_run: bool):
     from core.demo import DEMO_LOGINS, demo_loaded, has_real_data, mark_demo_loaded
     from core.plugin_manager import call_in_order
 
-    if current_app.extensions["foodbank.pending"]:
-        raise click.ClickException("the database needs an upgrade first: foodbank db upgrade")
     if first_run and (demo_loaded(db.session) or has_real_data(db.session)):
         if demo_loaded(db.session):
             _print_logins(DEMO_LOGINS)

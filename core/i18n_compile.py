@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def compile_catalogs(root: Path = ROOT) -> int:
     count = 0
     for po_path in sorted(root.glob("*/**/translations/*/LC_MESSAGES/*.po")):
-        if ".venv" in po_path.parts:
+        if {".venv", "build"} & set(po_path.relative_to(root).parts[:1]):
             continue
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:

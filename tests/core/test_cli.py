@@ -191,3 +191,21 @@ def test_plugin_state_is_stored_in_the_database(make_app):
     with app.app_context():
         states = {s.name: s.enabled for s in db.session.scalars(select(PluginState))}
     assert states == {"donors": True}
+
+
+def test_commands_needing_the_schema_name_the_upgrade_command(fresh_database_url, tmp_path,
+                                                              monkeypatch):
+    from click.testing import CliRunner
+
+    from core.cli import cli
+
+    monkeypatch.setenv("FOODBANK_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("FOODBANK_SECRET_KEY", "x")
+    monkeypatch.setenv("FOODBANK_INSTANCE_PATH", str(tmp_path))
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["users", "list"])
+    assert refused.exit_code == 1
+    assert refused.output.strip() == \
+        "Error: migrations are not applied for: core; run: foodbank db upgrade"
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(cli, ["users", "list"]).exit_code == 0
