@@ -180,6 +180,7 @@ def snapshot_shell(app):
             is_authenticated=True, is_portal=False, id=user.id, username=user.username,
             display_name=user.display_name, partner=None, partner_id=None,
             roles=[SimpleNamespace(name=r.name, code=r.code) for r in user.roles],
+            role_names=user.role_names,
             last_login_at=user.last_login_at, locale=user.locale,
         )
     return stub_user, nav, widgets

@@ -96,16 +96,36 @@ class User(Base, TimestampMixin, UserMixin):
         return self.partner_id is not None
 
     def permission_codes(self) -> frozenset[str]:
-        """The codes granted by the user's roles, in one query (checked on every page)."""
+        """The codes granted by the user's roles (checked on every page)."""
+        return self._grants()[0]
+
+    @property
+    def role_names(self) -> tuple[str, ...]:
+        """Names of the user's roles, for display (untranslated msgids)."""
+        return self._grants()[1]
+
+    def _grants(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        # One Core query for roles and permissions together, kept on the instance for the
+        # request (a user object lives in one request's session).
+        cached = self.__dict__.get("_grants_cache")
+        if cached is not None:
+            return cached
         session = object_session(self)
         if session is None:
-            return frozenset(p.code for r in self.roles for p in r.permissions)
-        stmt = (
-            select(role_permission.c.permission_code)
-            .join(user_role, user_role.c.role_id == role_permission.c.role_id)
-            .where(user_role.c.user_id == self.id)
-        )
-        return frozenset(session.scalars(stmt))
+            codes = frozenset(p.code for r in self.roles for p in r.permissions)
+            names = tuple(r.name for r in self.roles)
+        else:
+            rows = session.execute(
+                select(Role.name, role_permission.c.permission_code)
+                .join(user_role, user_role.c.role_id == Role.id)
+                .outerjoin(role_permission, role_permission.c.role_id == Role.id)
+                .where(user_role.c.user_id == self.id)
+                .order_by(Role.name)
+            ).all()
+            codes = frozenset(code for _name, code in rows if code)
+            names = tuple(dict.fromkeys(name for name, _code in rows))
+        self.__dict__["_grants_cache"] = (codes, names)
+        return codes, names
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
