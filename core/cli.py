@@ -136,6 +136,24 @@ def plugins_list(as_json: bool):
                    f"hooks: {', '.join(row['hooks']) or '-'}")
 
 
+def _change_plugins(operation, names) -> None:
+    """Run enable/disable as the system and report each plugin's outcome in one line."""
+    try:
+        with acting_as(SYSTEM):
+            result = operation(db.engine, list(names))
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
+    done = "enabled" if operation.__name__ == "enable" else "disabled (data kept)"
+    for name in result.pulled_in:
+        click.echo(f"enabling {name} too (a dependency)")
+    for name in result.changed:
+        click.echo(f"{name}: {done}")
+    for name in result.unchanged:
+        click.echo(f"{name}: already {done.split()[0]}")
+    if result.changed:
+        click.echo("restart the application servers for the change to take effect")
+
+
 @plugins_cli.command("enable")
 @click.argument("names", nargs=-1, required=True)
 @with_appcontext
@@ -143,19 +161,7 @@ def plugins_enable(names):
     """Enable plugins (and their dependencies); runs their migrations and seeds their data."""
     from core.plugin_lifecycle import enable
 
-    try:
-        with acting_as(SYSTEM):
-            result = enable(db.engine, list(names))
-    except PluginError as exc:
-        raise click.ClickException(str(exc)) from exc
-    for name in result.pulled_in:
-        click.echo(f"enabling {name} too (a dependency)")
-    for name in result.changed:
-        click.echo(f"{name}: enabled")
-    for name in result.unchanged:
-        click.echo(f"{name}: already enabled")
-    if result.changed:
-        click.echo("restart the application servers for the change to take effect")
+    _change_plugins(enable, names)
 
 
 @plugins_cli.command("disable")
@@ -165,17 +171,7 @@ def plugins_disable(names):
     """Disable plugins; their data is kept."""
     from core.plugin_lifecycle import disable
 
-    try:
-        with acting_as(SYSTEM):
-            result = disable(db.engine, list(names))
-    except PluginError as exc:
-        raise click.ClickException(str(exc)) from exc
-    for name in result.changed:
-        click.echo(f"{name}: disabled (data kept)")
-    for name in result.unchanged:
-        click.echo(f"{name}: already disabled")
-    if result.changed:
-        click.echo("restart the application servers for the change to take effect")
+    _change_plugins(disable, names)
 
 
 # --------------------------------------------------------------------------- demo
