@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, g, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -25,6 +26,8 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
+login_manager.login_message = _l("Please log in to access this page.")
+login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
