@@ -49,8 +49,22 @@ def from_environment(instance_path: Path) -> dict:
             "FOODBANK_DATABASE_URL", "FOODBANK_SECRET_KEY", "FOODBANK_INSTANCE_PATH",
             "FOODBANK_TEST_DATABASE_URL",
         ):
-            config[key[len(ENV_PREFIX):]] = value
+            name = key[len(ENV_PREFIX):]
+            config[name] = _typed(name, value)
     return config
+
+
+def _typed(name: str, value: str):
+    """Environment values are text; give settings with a typed default the same type."""
+    default = DEFAULTS.get(name)
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name} must be a whole number, not {value!r}") from None
+    return value
 
 
 DEFAULTS = {

@@ -150,3 +150,14 @@ def test_pages_are_served_while_another_clerk_is_writing(auth, client, database_
         assert response.status_code == 200
         assert "Admin" in response.get_data(as_text=True)
     engine.dispose()
+
+
+def test_settings_from_the_environment_keep_their_types(tmp_path, monkeypatch, database_url):
+    monkeypatch.setenv("FOODBANK_DATABASE_URL", database_url)
+    monkeypatch.setenv("FOODBANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("FOODBANK_PER_PAGE", "50")
+    monkeypatch.setenv("FOODBANK_ORGANISATION_NAME", "Banca de Alimente Bălți")
+    app = create_app()
+    assert app.config["PER_PAGE"] == 50
+    assert app.config["ORGANISATION_NAME"] == "Banca de Alimente Bălți"
+    app.extensions["foodbank.db"].dispose()
