@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from core.auth.gate import SYSTEM, acting_as
+from core.config import ConfigError
 from core.db import db, transaction
 from core.db.session import DatabaseUnavailable
 from core.plugin_manager import PluginError
@@ -62,7 +63,7 @@ cli = FoodbankGroup(
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="foodbank")
-    except (DatabaseUnavailable, PluginError) as exc:
+    except (DatabaseUnavailable, PluginError, ConfigError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
 

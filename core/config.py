@@ -8,6 +8,10 @@ from pathlib import Path
 ENV_PREFIX = "FOODBANK_"
 
 
+class ConfigError(ValueError):
+    """A setting an administrator must fix; the message is one line."""
+
+
 def default_instance_path() -> Path:
     env = os.environ.get("FOODBANK_INSTANCE_PATH")
     if env:
@@ -63,7 +67,7 @@ def _typed(name: str, value: str):
         try:
             return int(value)
         except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{name} must be a whole number, not {value!r}") from None
+            raise ConfigError(f"{ENV_PREFIX}{name} must be a whole number, not {value!r}") from None
     return value
 
 

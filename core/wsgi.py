@@ -7,11 +7,12 @@ from __future__ import annotations
 import sys
 
 from core.app import create_app
+from core.config import ConfigError
 from core.db.session import DatabaseUnavailable
 from core.plugin_manager import PluginError
 
 try:
     app = create_app()
-except (DatabaseUnavailable, PluginError) as exc:  # tested in a subprocess
+except (DatabaseUnavailable, PluginError, ConfigError) as exc:  # tested in a subprocess
     print(f"Error: {exc}", file=sys.stderr)
     sys.exit(1)
