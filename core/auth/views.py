@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
 
@@ -14,6 +15,7 @@ from core.auth.gate import login_only, require
 from core.auth.models import Permission, Role, User
 from core.db import db, utcnow
 from core.partners.models import Partner
+from core.tabular import export_response
 from core.web.listing import paginate, sorted_by
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
@@ -83,19 +85,38 @@ def change_password():
 # --------------------------------------------------------------------------- users
 
 
-@bp.route("/admin/users")
-@require("core.admin.users")
-def users():
+USER_EXPORT_HEADERS = ("username", "full_name", "email", "roles", "partner", "active",
+                       "last_login_at")
+
+
+def _users_query():
     stmt = select(User)
     q = request.args.get("q", "").strip()
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(User.username.ilike(like), User.full_name.ilike(like),
                               User.email.ilike(like)))
-    stmt = sorted_by(stmt, {"username": User.username, "name": User.full_name,
-                            "last_login": User.last_login_at}, "username")
+    return sorted_by(stmt, {"username": User.username, "name": User.full_name,
+                            "last_login": User.last_login_at}, "username"), q
+
+
+@bp.route("/admin/users")
+@require("core.admin.users")
+def users():
+    stmt, q = _users_query()
     page = paginate(db.session, stmt)
     return render_template("core/auth/users.html", page=page, q=q)
+
+
+@bp.route("/admin/users/export")
+@require("core.admin.users")
+def users_export():
+    stmt, _q = _users_query()
+    rows = [(u.username, u.full_name, u.email or "", ", ".join(r.code for r in u.roles),
+             u.partner.name if u.partner else "", u.active,
+             to_user_timezone(u.last_login_at) if u.last_login_at else None)
+            for u in db.session.scalars(stmt)]
+    return export_response("users", USER_EXPORT_HEADERS, rows, request.args.get("fmt", "csv"))
 
 
 def _user_form(obj=None) -> UserForm:

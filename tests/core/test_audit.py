@@ -107,3 +107,21 @@ def test_deletes_by_cascade_are_logged(app):
         db.session.commit()
         actions = [e.action for e in _entries("core_partner_address")]
     assert actions == ["insert", "delete"]
+
+
+def test_audit_log_exports_the_filtered_entries(app, auth, client):
+    import csv
+    import io
+    import json
+
+    auth.login("admin")
+    with app.app_context():
+        db.session.add(Partner(type="ngo", name="Exportată"))
+        db.session.commit()
+    response = client.get("/audit/export?fmt=csv&table=core_partner")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [r["table"] for r in rows] == ["core_partner"]
+    assert json.loads(rows[0]["changes"])["name"] == [None, "Exportată"]
+    assert client.get("/audit/export?fmt=xlsx").headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats")

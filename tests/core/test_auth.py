@@ -209,3 +209,15 @@ def test_soft_dependency_check(make_app):
     app = make_app(["donors"])
     with app.app_context():
         assert is_enabled("donors") and not is_enabled("inventory")
+
+
+def test_user_list_exports(app, auth, client):
+    import csv
+    import io
+
+    auth.login("admin")
+    create_user(app, "ion", ("warehouse_clerk",))
+    response = client.get("/admin/users/export?fmt=csv&q=ion")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [(r["username"], r["roles"]) for r in rows] == [("ion", "warehouse_clerk")]
+    assert "password" not in response.data.decode()
