@@ -198,3 +198,19 @@ def test_every_checked_permission_is_declared():
             checked.add(match.group(1) or match.group(2))
     assert checked, "the scan found no permission checks at all"
     assert checked - declared == set()
+
+
+@pytest.mark.parametrize("plugins", [[name] for name in IN_TREE] + [IN_TREE],
+                         ids=[*IN_TREE, "all"])
+def test_every_plugin_runs_alone_and_together(make_app, plugins):
+    from tests.conftest import AuthActions
+
+    app = make_app(plugins)
+    expected = set(with_dependencies(plugins, discover()))
+    assert set(app.extensions["foodbank.enabled"]) == expected
+    client = app.test_client()
+    AuthActions(app, client).login("admin")
+    assert client.get("/").status_code == 200
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    codes = app.extensions["foodbank.permissions"]
+    assert {f"{name}.view" for name in expected} <= codes
