@@ -76,6 +76,9 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Chisinau",
     "LANGUAGES": {"ro": "Română", "ru": "Русский", "en": "English"},
     "SESSION_COOKIE_HTTPONLY": True,
+    # Set FOODBANK_SESSION_COOKIE_SECURE=1 behind HTTPS (cookies then never travel in clear).
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

@@ -161,3 +161,11 @@ def test_settings_from_the_environment_keep_their_types(tmp_path, monkeypatch, d
     assert app.config["PER_PAGE"] == 50
     assert app.config["ORGANISATION_NAME"] == "Banca de Alimente Bălți"
     app.extensions["foodbank.db"].dispose()
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "<script>" not in response.get_data(as_text=True)  # no inline script to allow
