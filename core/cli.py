@@ -175,6 +175,25 @@ def plugins_disable(names):
     _change_plugins(disable, names)
 
 
+@plugins_cli.command("purge")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def plugins_purge(name: str, yes: bool):
+    """Delete a disabled plugin's tables and all its data (irreversible)."""
+    from core.plugin_lifecycle import purge
+
+    if not yes:
+        click.confirm(f"This deletes every table and record of '{name}' for good. Continue?",
+                      abort=True)
+    try:
+        with acting_as(SYSTEM):
+            dropped = purge(db.engine, name)
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{name}: data purged" if dropped else f"{name}: had no tables; state cleared")
+
+
 # --------------------------------------------------------------------------- demo
 
 

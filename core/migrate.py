@@ -106,3 +106,16 @@ def upgrade(engine: Engine, branches: list[str],
             raise
         changed.append(status.branch)
     return changed
+
+
+def downgrade_to_base(engine: Engine, branch: str,
+                      infos: dict[str, PluginInfo] | None = None) -> bool:
+    """Undo every migration of ``branch`` (drops its tables). Returns whether any was applied."""
+    status = branch_status(engine, [branch], infos)[0]
+    if status.current is None:
+        return False
+    cfg = alembic_config(infos)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, f"{branch}@base")
+    return True

@@ -8,9 +8,11 @@ from sqlalchemy.orm import Session
 
 from core import migrate
 from core.auth import services as auth_services
+from core.auth.models import Permission
 from core.db.types import utcnow
 from core.plugin_manager import (
     DependentsEnabled,
+    PluginError,
     PluginInfo,
     PluginState,
     UnknownPlugin,
@@ -124,6 +126,28 @@ def disable(engine: Engine, names: list[str],
             else:
                 result.unchanged.append(name)
     return result
+
+
+def purge(engine: Engine, name: str,
+          infos: dict[str, PluginInfo] | None = None) -> bool:
+    """Delete a disabled plugin's tables and data (its migrations downgraded to base), its
+    permissions and its state. Irreversible; the CLI asks for confirmation first.
+
+    Returns whether the plugin had tables to drop.
+    """
+    infos = discover() if infos is None else infos
+    if name not in infos or name == "core":
+        raise UnknownPlugin(f"unknown plugin '{name}' (see: foodbank plugins list)")
+    if name in enabled_names(engine, infos):
+        raise PluginError(f"'{name}' is enabled; disable it before purging its data")
+    dropped = migrate.downgrade_to_base(engine, name, infos)
+    with Session(engine) as session, session.begin():
+        state = session.get(PluginState, name)
+        if state is not None:
+            session.delete(state)
+        for permission in session.scalars(select(Permission).where(Permission.plugin == name)):
+            session.delete(permission)
+    return dropped
 
 
 def states(engine: Engine) -> dict[str, PluginState]:

@@ -117,3 +117,28 @@ def test_installed_plugin_is_discovered_enabled_migrated_and_served(
     with engine.connect() as conn:  # data kept
         assert conn.execute(text("SELECT count(*) FROM hello_greeting")).scalar() == 2
     engine.dispose()
+
+
+def test_a_disabled_plugin_can_be_purged_after_confirmation(hello_installed, fresh_database_url,
+                                                           tmp_path):
+    app = _app(fresh_database_url, tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["db", "upgrade"])
+    runner.invoke(args=["plugins", "enable", "hello"])
+    refused = runner.invoke(args=["plugins", "purge", "hello", "--yes"])
+    assert refused.exit_code == 1 and "disable it before purging" in refused.output
+    runner.invoke(args=["plugins", "disable", "hello"])
+    kept = runner.invoke(args=["plugins", "purge", "hello"], input="n\n")
+    assert kept.exit_code == 1  # answered no: aborted
+    engine = create_engine(fresh_database_url)
+    assert "hello_greeting" in inspect(engine).get_table_names()
+    done = runner.invoke(args=["plugins", "purge", "hello"], input="y\n")
+    assert done.exit_code == 0 and "hello: data purged" in done.output
+    assert "hello_greeting" not in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        assert conn.execute(text(
+            "SELECT count(*) FROM core_permission WHERE plugin = 'hello'")).scalar() == 0
+    again = runner.invoke(args=["plugins", "enable", "hello"])  # comes back empty
+    assert again.exit_code == 0
+    assert "hello_greeting" in inspect(engine).get_table_names()
+    engine.dispose()
