@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.web.ui import MenuItem
+from core.web.ui import MenuItem, Widget
 
 
 @hookimpl
@@ -18,3 +18,19 @@ def register_blueprints(app):
 def menu_items(user):
     return [MenuItem(_l("Audit log"), "audit.index", "core.audit.view", order=920,
                      group=_l("Administration"))]
+
+
+@hookimpl
+def dashboard_widgets(user):
+    from sqlalchemy import select
+
+    from core.audit.models import AuditEntry
+    from core.auth.gate import has_permission
+    from core.db import db
+
+    if not has_permission("core.audit.view"):
+        return []
+    latest = db.session.scalars(
+        select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(5)).all()
+    return [Widget(_l("Recent changes"), "core/audit/widget.html", {"entries": latest},
+                   "core.audit.view", order=90)]

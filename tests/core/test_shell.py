@@ -169,3 +169,25 @@ def test_pages_carry_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert "<script>" not in response.get_data(as_text=True)  # no inline script to allow
+
+
+def test_dashboard_widgets_follow_permissions_and_scope(app, auth, client):
+    from core.db import db
+    from core.partners.models import Partner
+
+    with app.app_context():
+        db.session.add_all([Partner(type="ngo", name="ONG Unu"), Partner(type="ngo", name="Doi"),
+                            Partner(type="farmer", name="Fermier")])
+        db.session.commit()
+        own_id = db.session.query(Partner.id).filter_by(name="Fermier").scalar()
+    auth.login("admin")
+    page = page_text(client.get("/"))
+    assert "Partners by type" in page and "Recent documents" in page
+    assert "Recent changes" in page and "core_partner #" in page
+    assert '<td>NGO</td><td class="num">2</td>' in page
+    auth.logout()
+    auth.login("farmer", roles=("donor",), partner_id=own_id)
+    portal = page_text(client.get("/"))
+    assert '<td>Farmer</td><td class="num">1</td>' in portal
+    assert "NGO" not in portal  # only its own organisation
+    assert "Recent changes" not in portal  # no audit permission
