@@ -1,10 +1,9 @@
 """The application factory."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-from flask import Flask, g, render_template, request, url_for
+from flask import Flask, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
@@ -20,7 +19,6 @@ from core.migrate import pending_branches
 from core.plugin_manager import build_plugin_manager, core_info, discover, enabled_names
 
 ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -185,5 +183,4 @@ def _install_migration_guard(app: Flask) -> None:
         app.extensions["foodbank.pending"] = pending
         if not pending:
             return None
-        g.skip_user = True
         return render_template("errors/migrations.html", pending=pending), 503

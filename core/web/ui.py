@@ -38,8 +38,8 @@ def collect(hook_name: str, **kwargs) -> list:
     """Call a list-returning hook, flatten, drop what the user may not see, sort by order."""
     hook = getattr(current_app.extensions["foodbank.pm"].hook, hook_name)
     items = [item for result in hook(**kwargs) for item in (result or [])]
-    return sorted((i for i in items if _allowed(i)), key=lambda i: (i.order, str(i.label
-                  if hasattr(i, "label") else i.title)))
+    allowed = (i for i in items if _allowed(i))
+    return sorted(allowed, key=lambda i: (i.order, str(getattr(i, "label", None) or i.title)))
 
 
 def navigation(user) -> list[tuple[str, list[MenuItem]]]:
