@@ -23,7 +23,10 @@ class AuditEntry(Base):
     #: {field: [old, new]}; for insert old is null, for delete new is null.
     changes: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
 
-    __table_args__ = (Index("ix_core_audit_log_record", "table_name", "record_id"),)
+    __table_args__ = (
+        Index("ix_core_audit_log_record", "table_name", "record_id"),
+        Index("ix_core_audit_log_username_at", "username", "at"),  # "what did X change"
+    )
 
 
 class AuditLogIsReadOnly(RuntimeError):

@@ -56,7 +56,12 @@ class IssuedDocument(Base):
     replaces = relationship("IssuedDocument", remote_side=[id])
     partner = relationship("Partner")
 
-    __table_args__ = (Index("ix_core_document_subject", "subject_table", "subject_id"),)
+    __table_args__ = (
+        Index("ix_core_document_subject", "subject_table", "subject_id"),
+        # The list filters by type and status and shows the newest first (national archive).
+        Index("ix_core_document_type_issued", "doc_type", "issued_at"),
+        Index("ix_core_document_status_issued", "status", "issued_at"),
+    )
 
     @property
     def filename(self) -> str:

@@ -27,7 +27,7 @@ def test_db_upgrade_is_idempotent_and_status_lists_pending(fresh_database_url, t
     app = fresh_app(fresh_database_url, tmp_path)
     runner = app.test_cli_runner()
     status = runner.invoke(args=["db", "status"])
-    assert "core: 1 pending" in status.output and "foodbank db upgrade" in status.output
+    assert "core: 2 pending" in status.output and "foodbank db upgrade" in status.output
     first = runner.invoke(args=["db", "upgrade"])
     assert first.exit_code == 0 and "upgraded: core" in first.output
     second = runner.invoke(args=["db", "upgrade"])
