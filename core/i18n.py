@@ -3,13 +3,29 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from babel.numbers import format_decimal
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, get_locale, to_user_timezone
+from flask_babel import Babel, Domain, get_locale, to_user_timezone
 from flask_login import current_user
 
-babel = Babel()
+
+class _PerAppDomain(Domain):
+    """Flask-Babel caches translations per locale on one shared object; an app's catalogs
+    depend on its enabled plugins, so keep the cache on each app."""
+
+    def get_translations_cache(self, ctx):
+        return current_app.extensions.setdefault("foodbank.translations", {})
+
+
+class _Babel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return _PerAppDomain(domain=self.domain)
+
+
+babel = _Babel()
 
 
 def select_locale() -> str:
