@@ -29,7 +29,8 @@ from core.partners.forms import (
 from core.partners.importing import ImportCheck, ImportInvalid, RowError, check_table
 from core.partners.models import ADDRESS_KINDS, PARTNER_TYPES, Partner
 from core.tabular import TableError, export_response, read_table_bytes
-from core.web.listing import paginate, sorted_by
+from core.web.forms import show_errors
+from core.web.listing import escape_like, paginate, sorted_by
 from core.web.ui import collect
 
 bp = Blueprint("partners", __name__, url_prefix="/partners", template_folder="../templates")
@@ -61,9 +62,6 @@ def _get_partner(partner_id: int) -> Partner:
     return partner
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 def _filters() -> dict:
     args = request.args
@@ -80,14 +78,14 @@ def _filtered_query(filters: dict):
     stmt = _scoped(select(Partner))
     q = filters["q"]
     if q:
-        like = f"%{_escape_like(q)}%"
+        like = f"%{escape_like(q)}%"
         conditions = [Partner.name.ilike(like, escape="\\"),
                       Partner.legal_name.ilike(like, escape="\\"),
                       Partner.idno.ilike(like, escape="\\"),
                       Partner.email.ilike(like, escape="\\")]
         compact = "".join(q.split())
         if compact != q:  # "1003 6000 1234 6" finds the IDNO stored without spaces
-            conditions.append(Partner.idno.ilike(f"%{_escape_like(compact)}%", escape="\\"))
+            conditions.append(Partner.idno.ilike(f"%{escape_like(compact)}%", escape="\\"))
         stmt = stmt.where(or_(*conditions))
     if filters["type"]:
         stmt = stmt.where(Partner.type == filters["type"])
@@ -98,14 +96,6 @@ def _filtered_query(filters: dict):
     stmt = sorted_by(stmt, SORT_COLUMNS, "name")
     return stmt.order_by(Partner.id)  # a stable order for pages with equal names
 
-
-def _show_errors(form, errors: dict[str, str]) -> None:
-    """Put a service's messages next to the form's fields (or flash those without a field)."""
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            flash(message, "error")
 
 
 # --------------------------------------------------------------------------- list and export
@@ -168,7 +158,7 @@ def create():
             db.session.commit()
         except services.PartnerInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Partner %(name)s created.", name=partner.name), "success")
             return redirect(url_for("partners.detail", partner_id=partner.id))
@@ -188,7 +178,7 @@ def edit(partner_id: int):
             db.session.commit()
         except services.PartnerInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Partner %(name)s saved.", name=partner.name), "success")
             return redirect(url_for("partners.detail", partner_id=partner.id))
@@ -233,7 +223,7 @@ def add_address(partner_id: int):
             db.session.commit()
         except services.PartnerInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Address added."), "success")
             return redirect(url_for("partners.detail", partner_id=partner.id) + "#addresses")
@@ -266,7 +256,7 @@ def add_contact(partner_id: int):
             db.session.commit()
         except services.PartnerInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Contact added."), "success")
             return redirect(url_for("partners.detail", partner_id=partner.id) + "#contacts")

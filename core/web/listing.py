@@ -29,6 +29,11 @@ class Page:
         return self.page < self.pages
 
 
+def escape_like(text: str) -> str:
+    """Search text for ``ilike(..., escape="\\")``: % and _ are searched literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _int_arg(name: str, default: int) -> int:
     try:
         return max(1, int(request.args.get(name, default)))

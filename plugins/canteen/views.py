@@ -19,7 +19,8 @@ from core.auth.gate import require
 from core.db import db
 from core.partners.models import Partner
 from core.tabular import export_response
-from core.web.listing import paginate, sorted_by
+from core.web.forms import show_errors
+from core.web.listing import escape_like, paginate, sorted_by
 from plugins.canteen import services
 from plugins.canteen.forms import BeneficiaryForm, CanteenForm, ClosureForm, YearSettingsForm
 from plugins.canteen.models import (
@@ -48,16 +49,6 @@ BENEFICIARY_SORT = {"name": Beneficiary.last_name, "first_name": Beneficiary.fir
 # --------------------------------------------------------------------------- helpers
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _show_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            flash(message, "error")
 
 
 def _get_canteen(canteen_id: int) -> Canteen:
@@ -90,7 +81,7 @@ def _canteen_choices() -> list[tuple[int, str]]:
 def _canteen_query(q: str):
     stmt = select(Canteen).options(joinedload(Canteen.operator))
     if q:
-        stmt = stmt.where(Canteen.name.ilike(f"%{_escape_like(q)}%", escape="\\"))
+        stmt = stmt.where(Canteen.name.ilike(f"%{escape_like(q)}%", escape="\\"))
     return sorted_by(stmt, CANTEEN_SORT, "name").order_by(Canteen.id)
 
 
@@ -145,7 +136,7 @@ def create():
             db.session.commit()
         except services.CanteenInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Canteen %(name)s created.", name=canteen.name), "success")
             return redirect(url_for("canteen.detail", canteen_id=canteen.id))
@@ -166,7 +157,7 @@ def edit(canteen_id: int):
             db.session.commit()
         except services.CanteenInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Canteen %(name)s saved.", name=canteen.name), "success")
             return redirect(url_for("canteen.detail", canteen_id=canteen.id))
@@ -185,7 +176,7 @@ def add_closure(canteen_id: int):
             db.session.commit()
         except services.CanteenInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Closure recorded."), "success")
             return redirect(url_for("canteen.detail", canteen_id=canteen.id) + "#closures")
@@ -218,7 +209,7 @@ def set_settings(canteen_id: int):
             db.session.commit()
         except services.CanteenInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Settings for %(year)d saved.", year=form.year.data), "success")
             return redirect(url_for("canteen.detail", canteen_id=canteen.id) + "#settings")
@@ -242,11 +233,11 @@ def _beneficiary_query(canteen: Canteen, filters: dict):
     if q:
         if services.looks_like_idnp(q):
             compact = "".join(q.split())
-            stmt = stmt.where(Beneficiary.idnp.like(f"{_escape_like(compact)}%", escape="\\"))
+            stmt = stmt.where(Beneficiary.idnp.like(f"{escape_like(compact)}%", escape="\\"))
         else:
             conditions = []
             for word in q.split():
-                like = f"%{_escape_like(word)}%"
+                like = f"%{escape_like(word)}%"
                 conditions.append(or_(Beneficiary.first_name.ilike(like, escape="\\"),
                                       Beneficiary.last_name.ilike(like, escape="\\")))
             stmt = stmt.where(*conditions)
@@ -347,7 +338,7 @@ def register(canteen_id: int):
             db.session.commit()
         except services.CanteenInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         except services.PossibleDuplicates as dup:
             db.session.rollback()
             return _duplicate_page(form, None, dup.matches, canteen.id)
@@ -378,7 +369,7 @@ def edit_beneficiary(beneficiary_id: int):
             db.session.commit()
         except services.CanteenInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         except services.PossibleDuplicates as dup:
             db.session.rollback()
             return _duplicate_page(form, b, dup.matches, b.canteen_id)

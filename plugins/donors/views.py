@@ -16,7 +16,8 @@ from core.auth.gate import require
 from core.db import db
 from core.partners.models import Partner
 from core.tabular import export_response
-from core.web.listing import paginate, sorted_by
+from core.web.forms import show_errors
+from core.web.listing import escape_like, paginate, sorted_by
 from plugins.donors import services
 from plugins.donors.forms import DonorProfileForm
 from plugins.donors.models import (
@@ -57,9 +58,6 @@ def _filters() -> dict:
     }
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 def _contract_condition(state: str, today):
     number = DonorProfile.contract_number
@@ -79,7 +77,7 @@ def _contract_condition(state: str, today):
 def _filtered_query(filters: dict, today):
     stmt = services.profile_query()
     if filters["q"]:
-        like = f"%{_escape_like(filters['q'])}%"
+        like = f"%{escape_like(filters['q'])}%"
         stmt = stmt.where(or_(Partner.name.ilike(like, escape="\\"),
                               Partner.idno.ilike(like, escape="\\"),
                               DonorProfile.contract_number.ilike(like, escape="\\")))
@@ -155,19 +153,12 @@ def edit(partner_id: int):
             db.session.commit()
         except services.DonorInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Donor profile of %(name)s saved.", name=partner.name), "success")
             return redirect(url_for("donors.detail", partner_id=partner.id))
     return render_template("donors/form.html", form=form, partner=partner, profile=profile)
 
-
-def _show_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            flash(message, "error")
 
 
 @bp.route("/<int:partner_id>/contract-scan")

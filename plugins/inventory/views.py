@@ -19,7 +19,8 @@ from core.auth.gate import has_permission, require
 from core.db import db
 from core.partners.models import Partner
 from core.tabular import TableError, export_response, read_table_bytes
-from core.web.listing import paginate, sorted_by
+from core.web.forms import show_errors
+from core.web.listing import escape_like, paginate, sorted_by
 from plugins.inventory import services
 from plugins.inventory.forms import (
     CategoryForm,
@@ -48,9 +49,6 @@ PREVIEW_ROWS = 500
 _FORM_OVERHEAD = 8 * 1024
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 def _state_filter(stmt, column, state: str):
     if state == "active":
@@ -64,13 +62,6 @@ def _state() -> str:
     state = request.args.get("state", "active")
     return state if state in STATES else "active"
 
-
-def _show_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            flash(message, "error")
 
 
 @bp.route("/")
@@ -98,7 +89,7 @@ def _category_filters() -> dict:
 def _category_query(filters: dict):
     stmt = select(ProductCategory)
     if filters["q"]:
-        like = f"%{_escape_like(filters['q'])}%"
+        like = f"%{escape_like(filters['q'])}%"
         stmt = stmt.where(or_(*(c.ilike(like, escape="\\") for c in (
             ProductCategory.code, ProductCategory.name_ro, ProductCategory.name_ru,
             ProductCategory.name_en))))
@@ -154,7 +145,7 @@ def _category_form(category: ProductCategory | None):
             db.session.commit()
         except services.CatalogueInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Category %(name)s saved.", name=category.name), "success")
             return redirect(url_for("inventory.categories"))
@@ -182,7 +173,7 @@ def _product_query(filters: dict):
     stmt = select(Product).join(ProductCategory, Product.category_id == ProductCategory.id)
     q = filters["q"]
     if q:
-        like = f"%{_escape_like(q)}%"
+        like = f"%{escape_like(q)}%"
         stmt = stmt.where(or_(Product.name_ro.ilike(like, escape="\\"),
                               Product.name_ru.ilike(like, escape="\\"),
                               Product.name_en.ilike(like, escape="\\"),
@@ -253,7 +244,7 @@ def _product_form(product: Product | None):
             db.session.commit()
         except services.CatalogueInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Product %(name)s saved.", name=product.name), "success")
             warning = services.alcohol_warning(product)
@@ -403,7 +394,7 @@ def _location_form(location: Location | None):
             db.session.commit()
         except services.CatalogueInvalid as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Location %(name)s saved.", name=location.name), "success")
             return redirect(url_for("inventory.locations"))
