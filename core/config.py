@@ -82,6 +82,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # One form field may be as large as a whole request: an import's confirm step carries the
+    # previewed file back in a hidden field (Flask's own limit is 500 kB).
+    "MAX_FORM_MEMORY_SIZE": 16 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "PER_PAGE": 25,
     "LOGIN_MAX_FAILURES": 5,

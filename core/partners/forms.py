@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -55,14 +54,3 @@ class ContactForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
 
-
-class ImportUploadForm(FlaskForm):
-    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
-
-
-class ImportConfirmForm(FlaskForm):
-    """Carries the previewed file (base64) back to the server, so any application server can
-    finish the import without shared temporary storage."""
-
-    payload = HiddenField(validators=[DataRequired()])
-    filename = HiddenField(validators=[DataRequired(), Length(max=255)])

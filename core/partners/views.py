@@ -6,30 +6,24 @@ organisation: every query goes through ``scope_to_partner``, so any other partne
 """
 from __future__ import annotations
 
-import base64
-import binascii
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from core.app import csrf
 from core.auth.gate import require, scope_to_partner
 from core.db import db
 from core.partners import services
 from core.partners.forms import (
     AddressForm,
     ContactForm,
-    ImportConfirmForm,
-    ImportUploadForm,
     PartnerForm,
 )
 from core.partners.importing import ImportCheck, ImportInvalid, RowError, check_table
 from core.partners.models import ADDRESS_KINDS, PARTNER_TYPES, Partner
 from core.tabular import TableError, export_response, read_table_bytes
-from core.web.forms import show_errors
+from core.web.forms import ImportConfirmForm, ImportUploadForm, show_errors
 from core.web.listing import escape_like, paginate, sorted_by
 from core.web.ui import collect
 
@@ -330,31 +324,19 @@ def import_upload():
     check = _check_file(data, filename)
     if not check.ok:
         return _render_import(upload, check, filename=filename)
-    confirm = ImportConfirmForm(formdata=None, payload=base64.b64encode(data).decode("ascii"),
-                                filename=filename)
+    confirm = ImportConfirmForm.carrying(data, filename)
     return _render_import(upload, check, confirm, filename=filename)
 
 
 @bp.route("/import/confirm", methods=["POST"])
-@csrf.exempt
 @require(services.IMPORT)
 def import_confirm():
     """Import the previewed file, all rows in one transaction, or nothing."""
-    # The base64 file is larger than Flask's default limit for one form field (500 kB); allow
-    # up to MAX_CONTENT_LENGTH for this view only. The global CSRF check reads the form before
-    # any view runs, so this view is exempt from it and checks the token itself, right after
-    # raising the limit.
-    request.max_form_memory_size = current_app.config.get("MAX_CONTENT_LENGTH")
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()  # raises CSRFError (400) without a valid token
     confirm = ImportConfirmForm()
     upload = ImportUploadForm(formdata=None)
     again = _file_error(_("The file did not come back from the preview; upload it again."))
-    if not confirm.validate_on_submit():
-        return _render_import(upload, again)
-    try:
-        data = base64.b64decode(confirm.payload.data, validate=True)
-    except (binascii.Error, ValueError):
+    data = confirm.carried_file()
+    if data is None:
         return _render_import(upload, again)
     filename = confirm.filename.data
     try:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DecimalField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -105,11 +103,3 @@ class LocationForm(FlaskForm):
         return {name: self[name].data for name in (
             "code", "name", "kind", "parent", "storage_condition", "partner", "active")}
 
-
-class ImportUploadForm(FlaskForm):
-    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
-
-
-class ImportConfirmForm(FlaskForm):
-    payload = HiddenField(validators=[DataRequired()])
-    filename = HiddenField(validators=[DataRequired(), Length(max=255)])

@@ -6,26 +6,20 @@ success and roll back on error.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import or_, select
 
-from core.app import csrf
 from core.auth.gate import has_permission, require
 from core.db import db
 from core.partners.models import Partner
 from core.tabular import TableError, export_response, read_table_bytes
-from core.web.forms import show_errors
+from core.web.forms import ImportConfirmForm, ImportUploadForm, show_errors
 from core.web.listing import escape_like, paginate, sorted_by
 from plugins.inventory import services
 from plugins.inventory.forms import (
     CategoryForm,
-    ImportConfirmForm,
-    ImportUploadForm,
     LocationForm,
     ProductForm,
 )
@@ -289,28 +283,19 @@ def products_import():
         check = _file_error(str(exc))
     if not check.ok:
         return _render_import(upload, check, filename=filename)
-    confirm = ImportConfirmForm(formdata=None, payload=base64.b64encode(data).decode("ascii"),
-                                filename=filename)
+    confirm = ImportConfirmForm.carrying(data, filename)
     return _render_import(upload, check, confirm, filename=filename)
 
 
 @bp.route("/products/import/confirm", methods=["POST"])
-@csrf.exempt
 @require("inventory.catalogue.import")
 def products_import_confirm():
-    """Import the previewed file in one transaction, or nothing (CSRF checked after the form
-    size limit is raised, as in the partner import)."""
-    request.max_form_memory_size = current_app.config.get("MAX_CONTENT_LENGTH")
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
+    """Import the previewed file in one transaction, or nothing."""
     confirm = ImportConfirmForm()
     upload = ImportUploadForm(formdata=None)
     again = _file_error(_("The file did not come back from the preview; upload it again."))
-    if not confirm.validate_on_submit():
-        return _render_import(upload, again)
-    try:
-        data = base64.b64decode(confirm.payload.data, validate=True)
-    except (binascii.Error, ValueError):
+    data = confirm.carried_file()
+    if data is None:
         return _render_import(upload, again)
     filename = confirm.filename.data
     try:
